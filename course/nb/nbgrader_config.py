@@ -1,0 +1,11 @@
+"""nbgrader course root for the bokmål edition of the qikit course."""
+
+import os
+
+c = get_config()  # noqa: F821
+load_subconfig(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "nbgrader_config.py"))  # noqa: F821
+
+c.CourseDirectory.course_id = "qikit-nb"
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.ClearSolutions.code_stub = {"python": "# SKRIV KODEN DIN HER\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "SKRIV SVARET DITT HER"
