@@ -7,7 +7,6 @@ scores zero, and each plausible wrong answer loses exactly its task's points wit
 import csv
 
 import pytest
-
 from autograder.demo import load_manifest, manifests
 
 pytestmark = pytest.mark.slow

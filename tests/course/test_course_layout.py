@@ -5,7 +5,6 @@ import subprocess
 
 import nbformat
 import pytest
-
 from tests.conftest import REPO
 
 COURSE = REPO / "course"

@@ -5,7 +5,6 @@ import shutil
 
 import nbformat
 import pytest
-
 from tests.conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*/*.ipynb"))
