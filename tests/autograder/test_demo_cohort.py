@@ -77,7 +77,9 @@ def test_feedback_for_every_graded_learner_without_hidden_tests(demo_run, editio
 
 
 def test_source_notebooks_untouched_by_grading(demo_run):
-    from tests.conftest import REPO
+    from pathlib import Path
+
+    REPO = Path(__file__).resolve().parents[2]
 
     out, _ = demo_run
     for ed, course_id in EDITIONS.items():

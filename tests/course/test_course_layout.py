@@ -5,7 +5,9 @@ import subprocess
 
 import nbformat
 import pytest
-from tests.conftest import REPO
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 
 COURSE = REPO / "course"
 EDITIONS = ("nb", "en")
