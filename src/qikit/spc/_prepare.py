@@ -18,7 +18,8 @@ from qikit._errors import QikitInputError
 
 X_PERIODS = ("week", "month", "quarter", "year")
 _PERIOD_FREQ = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+# ISO dates and months ("2024-03-15", "2024-03-15T08:30", "2024-03"): month strings are common in QI data.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 @dataclass
