@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 
@@ -43,12 +41,15 @@ def test_rules_and_screening_controls():
     assert w.result().params["n"] == "patients"
 
 
-def test_one_update_is_fast():
+def test_moving_the_intervention_redraws():
+    # Speed is measured in benchmarks/spc.py, not asserted here (timed tests are flaky on shared CI).
     w = spc_explorer(lang="en")
-    w.controls["chart"].value = "i"  # warm up
-    t0 = time.perf_counter()
+    w.controls["chart"].value = "i"
+    before = w.result()
     w.controls["intervention"].value = 18
-    assert time.perf_counter() - t0 < 0.5  # ~100 ms on a laptop; generous for CI
+    after = w.result()
+    assert after is not before
+    assert (after.params["freeze"], after.params["part"]) != (before.params["freeze"], before.params["part"])
 
 
 def test_own_data_and_errors():

@@ -21,7 +21,7 @@ import pandas as pd
 
 from qikit._errors import QikitInputError
 from qikit.i18n import Catalog, check_lang
-from qikit.variation._common import frozen, html_repr
+from qikit._common import frozen, html_repr
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from qikit._errors import QikitInputError, QikitWarning
-from qikit.variation._common import check_float, frozen, html_repr
+from qikit._common import check_float, frozen, html_repr
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

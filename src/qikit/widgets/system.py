@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from qikit._errors import QikitInputError
 from qikit.i18n import Catalog, check_lang
-from qikit.widgets.variation import DemoBox, _slider, again_button, new_figure, seed_control
+from qikit.widgets._base import DemoBox, _slider, again_button, new_figure, seed_control
 
 __all__ = [
     "driver_diagram_widget",

@@ -1,4 +1,4 @@
-"""Small helpers shared by :mod:`qikit.variation` and :mod:`qikit.system`: argument checks and HTML reprs.
+"""Small helpers shared across qikit's engines: argument checks, frozen mappings and HTML reprs.
 
 Nothing here imports matplotlib or ipywidgets.
 """
