@@ -9,9 +9,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
 
 from qikit._errors import QikitInputError
 from qikit.i18n import Catalog
+from qikit.psychology.plotting import DATA_GID
 
 TEXT = Catalog({"seed": ("Frø", "Seed"), "again": ("Trekk på nytt", "Draw again")})
 
@@ -143,3 +145,70 @@ def _slider(kind: type, desc: str, value: float, lo: float, hi: float, step: flo
         continuous_update=False,
         style={"description_width": "initial"},
     )
+
+
+class FastFigure:
+    """A matplotlib figure rendered to PNG for an ``ipyw.Image``, redrawing only what changed.
+
+    ``render(key, draw)`` clears the figure and calls ``draw(fig)`` to rebuild every artist (cheap).
+    Rasterising is the expensive part, so when ``key`` (a description of everything *static* in the
+    picture: axes, labels, titles) is the same as last time, only the artists tagged with
+    ``gid == DATA_GID`` are rasterised, on top of the cached background. A new key draws it all.
+    Shared by the psychology and PDSA w.
+    """
+
+    def __init__(self, figsize: tuple[float, float], dpi: int = 72) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.fig = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self._key: object = None
+        self._background: Any = None
+
+    def render(self, key: object, draw: Callable[[Any], None]) -> bytes:
+        from PIL import Image
+
+        fig = self.fig
+        fig.clf()
+        draw(fig)
+        dynamic = [
+            a
+            for ax in fig.axes
+            for a in (*ax.lines, *ax.patches, *ax.collections, *ax.texts, *ax.artists, ax.title)
+            if a.get_gid() == DATA_GID
+        ]
+        if key is None or key != self._key or self._background is None:
+            for a in dynamic:
+                a.set_visible(False)
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(fig.bbox)
+            self._key = key
+            for a in dynamic:
+                a.set_visible(True)
+        else:
+            self.canvas.restore_region(self._background)
+        renderer = self.canvas.get_renderer()
+        for a in sorted(dynamic, key=lambda a: a.get_zorder()):
+            a.draw(renderer)
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
+def assemble_demo(
+    title: str,
+    controls: Mapping[str, w.Widget],
+    layout: list[w.Widget],
+    label: w.HTML,
+    image: w.Image,
+    update: Callable[..., None],
+) -> w.VBox:
+    """Assemble a demo: a heading, the control rows, the label and the picture, with handles for tests."""
+    heading = w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>")
+    box = w.VBox([heading, *layout, label, image])
+    box.controls = dict(controls)  # type: ignore[attr-defined]
+    box.label = label  # type: ignore[attr-defined]
+    box.image = image  # type: ignore[attr-defined]
+    box.update = update  # type: ignore[attr-defined]
+    return box

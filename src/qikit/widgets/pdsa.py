@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from qikit.i18n import Catalog, check_lang
 from qikit.pdsa import ACTS, PdsaLog, PdsaSimulator, example_log
 from qikit.pdsa.plotting import plot_ramp, plot_simulation
-from qikit.widgets.psychology import _demo, _FastFigure
+from qikit.widgets._base import FastFigure, assemble_demo
 
 __all__ = ["pdsa_ramp_widget", "pdsa_simulator_widget"]
 
@@ -127,7 +127,7 @@ def pdsa_simulator_widget(
     new_w = widgets.Button(description=_T.get("new", lang_))
     label = widgets.HTML()
     image = widgets.Image(format="png")
-    canvas = _FastFigure((7.5, 3.9))
+    canvas = FastFigure((7.5, 3.9))
     state: dict[str, Any] = {"seed": first_seed, "revealed": False}
 
     def new_sim() -> None:
@@ -218,7 +218,7 @@ def pdsa_simulator_widget(
     decision_w.observe(on_decision, names="value")
     controls = {"size": size_w, "run": run_w, "decision": decision_w, "reveal": reveal_w, "new": new_w}
     layout = [widgets.HBox([size_w, run_w]), widgets.HBox([decision_w, reveal_w, new_w])]
-    box = _demo(_T.get("title_sim", lang_), controls, layout, label, image, update)
+    box = assemble_demo(_T.get("title_sim", lang_), controls, layout, label, image, update)
     new_sim()
     update()
     return box
@@ -282,7 +282,7 @@ def pdsa_ramp_widget(lang: str | None = None, *, log: PdsaLog | None = None) -> 
     label = widgets.HTML()
     details = widgets.HTML()
     image = widgets.Image(format="png")
-    canvas = _FastFigure((11.0, 5.0))
+    canvas = FastFigure((11.0, 5.0))
     syncing = {"on": False}
 
     def set_cycles() -> None:
@@ -325,7 +325,7 @@ def pdsa_ramp_widget(lang: str | None = None, *, log: PdsaLog | None = None) -> 
     log_w.observe(on_log, names="value")
     cycle_w.observe(update, names="value")
     controls = {"log": log_w, "cycle": cycle_w}
-    box = _demo(_T.get("title_ramp", lang_), controls, [widgets.HBox([log_w, cycle_w])], label, image, update)
+    box = assemble_demo(_T.get("title_ramp", lang_), controls, [widgets.HBox([log_w, cycle_w])], label, image, update)
     box.children = (*box.children, details)
     box.details = details  # type: ignore[attr-defined]
     set_cycles()

@@ -9,15 +9,11 @@ compute nothing themselves.
 
 from __future__ import annotations
 
-import html
-import io
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from qikit.i18n import Catalog, check_lang
@@ -31,7 +27,8 @@ from qikit.psychology import (
     example_scores,
     wie_checklist,
 )
-from qikit.psychology.plotting import DATA_GID, plot_adopters, plot_diffusion, plot_radar, plot_wie
+from qikit.psychology.plotting import plot_adopters, plot_diffusion, plot_radar, plot_wie
+from qikit.widgets._base import FastFigure, assemble_demo
 
 __all__ = ["diffusion_widget", "self_assessment_widget", "wie_widget"]
 
@@ -71,70 +68,6 @@ _T = Catalog(
         "no": ("nei", "no"),
     }
 )
-
-
-class _FastFigure:
-    """A matplotlib figure rendered to PNG for an ``ipywidgets.Image``, redrawing only what changed.
-
-    ``render(key, draw)`` clears the figure and calls ``draw(fig)`` to rebuild every artist (cheap).
-    Rasterising is the expensive part, so when ``key`` (a description of everything *static* in the
-    picture: axes, labels, titles) is the same as last time, only the artists tagged with
-    ``gid == DATA_GID`` are rasterised, on top of the cached background. A new key draws it all.
-    Shared by the psychology and PDSA widgets.
-    """
-
-    def __init__(self, figsize: tuple[float, float], dpi: int = 72) -> None:
-        self.fig = Figure(figsize=figsize, dpi=dpi)
-        self.canvas = FigureCanvasAgg(self.fig)
-        self._key: object = None
-        self._background: Any = None
-
-    def render(self, key: object, draw: Callable[[Figure], None]) -> bytes:
-        from PIL import Image
-
-        fig = self.fig
-        fig.clf()
-        draw(fig)
-        dynamic = [
-            a
-            for ax in fig.axes
-            for a in (*ax.lines, *ax.patches, *ax.collections, *ax.texts, *ax.artists, ax.title)
-            if a.get_gid() == DATA_GID
-        ]
-        if key is None or key != self._key or self._background is None:
-            for a in dynamic:
-                a.set_visible(False)
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(fig.bbox)
-            self._key = key
-            for a in dynamic:
-                a.set_visible(True)
-        else:
-            self.canvas.restore_region(self._background)
-        renderer = self.canvas.get_renderer()
-        for a in sorted(dynamic, key=lambda a: a.get_zorder()):
-            a.draw(renderer)
-        buf = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-
-def _demo(
-    title: str,
-    controls: Mapping[str, widgets.Widget],
-    layout: list[widgets.Widget],
-    label: widgets.HTML,
-    image: widgets.Image,
-    update: Callable[..., None],
-) -> widgets.VBox:
-    """Assemble a demo: a heading, the control rows, the label and the picture, with handles for tests."""
-    heading = widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>")
-    box = widgets.VBox([heading, *layout, label, image])
-    box.controls = dict(controls)  # type: ignore[attr-defined]
-    box.label = label  # type: ignore[attr-defined]
-    box.image = image  # type: ignore[attr-defined]
-    box.update = update  # type: ignore[attr-defined]
-    return box
 
 
 # --------------------------------------------------------------------------------------------------
@@ -193,7 +126,7 @@ def self_assessment_widget(
     ]
     label = widgets.HTML()
     image = widgets.Image(format="png")
-    canvas = _FastFigure((8.2, 7.0))
+    canvas = FastFigure((8.2, 7.0))
     syncing = {"on": False}
 
     def load_themes() -> None:
@@ -243,7 +176,9 @@ def self_assessment_widget(
     time_w.observe(on_select, names="value")
     area_w.observe(on_select, names="value")
     controls = {"time": time_w, "area": area_w, "theme1": theme_ws[0], "theme2": theme_ws[1], "theme3": theme_ws[2]}
-    box = _demo(_T.get("title_sa", lang_), controls, [widgets.HBox([time_w, area_w]), *theme_ws], label, image, update)
+    box = assemble_demo(
+        _T.get("title_sa", lang_), controls, [widgets.HBox([time_w, area_w]), *theme_ws], label, image, update
+    )
     load_themes()
     update()
     return box
@@ -278,7 +213,7 @@ def diffusion_widget(lang: str | None = None, *, seed: int = 1) -> widgets.VBox:
     seed_w = widgets.BoundedIntText(value=seed, min=0, max=10**9, description=_T.get("seed", lang_), style=style)
     label = widgets.HTML()
     image = widgets.Image(format="png")
-    canvas = _FastFigure((11.0, 4.2))
+    canvas = FastFigure((11.0, 4.2))
     title = _T.get("s_title", lang_)
 
     def update(*_: Any) -> None:
@@ -309,7 +244,7 @@ def diffusion_widget(lang: str | None = None, *, seed: int = 1) -> widgets.VBox:
         w.observe(update, names="value")
     controls = {"n": n_w, "p": p_w, "q": q_w, "periods": periods_w, "seed": seed_w}
     layout = [widgets.HBox([widgets.VBox([n_w, p_w, q_w]), widgets.VBox([periods_w, seed_w])])]
-    box = _demo(_T.get("title_diff", lang_), controls, layout, label, image, update)
+    box = assemble_demo(_T.get("title_diff", lang_), controls, layout, label, image, update)
     update()
     return box
 
@@ -354,7 +289,7 @@ def wie_widget(lang: str | None = None, *, answers: Mapping[str, str] | None = N
         sections.append(widgets.VBox(rows))
     label = widgets.HTML()
     image = widgets.Image(format="png")
-    canvas = _FastFigure((7.0, 2.6))
+    canvas = FastFigure((7.0, 2.6))
     labels = {e: (nb if lang_ == "nb" else en) for e, nb, en in ELEMENTS}
 
     def update(*_: Any) -> None:
@@ -376,6 +311,6 @@ def wie_widget(lang: str | None = None, *, answers: Mapping[str, str] | None = N
 
     for w in controls.values():
         w.observe(update, names="value")
-    box = _demo(_T.get("title_wie", lang_), controls, sections, label, image, update)
+    box = assemble_demo(_T.get("title_wie", lang_), controls, sections, label, image, update)
     update()
     return box
