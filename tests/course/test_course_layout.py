@@ -2,10 +2,10 @@
 
 import json
 import subprocess
+from pathlib import Path
 
 import nbformat
 import pytest
-from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from qikit._common import frozen, html_repr
 from qikit._errors import QikitInputError
 from qikit.i18n import Catalog, check_lang
-from qikit._common import frozen, html_repr
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

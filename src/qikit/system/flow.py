@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from qikit._common import check_float, check_int, frozen, html_repr
 from qikit._errors import QikitInputError
 from qikit._rng import RngLike, as_generator
 from qikit.i18n import check_lang
-from qikit._common import check_float, check_int, frozen, html_repr
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

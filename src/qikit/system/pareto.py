@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from qikit._errors import QikitInputError, QikitWarning
 from qikit._common import check_float, frozen, html_repr
+from qikit._errors import QikitInputError, QikitWarning
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from qikit._common import check_float, check_int, frozen, html_repr, wilson_interval
 from qikit._errors import QikitInputError
 from qikit._rng import RngLike, as_generator
-from qikit._common import check_float, check_int, frozen, html_repr, wilson_interval
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
