@@ -91,3 +91,22 @@ def test_driver_diagram_builder_reports_orphans():
     assert "Cycle" in demo.label.value
     demo.controls["text"].value = "aim: A\ndriver: X -> Y\n"
     assert "not a driver or the aim" in demo.label.value and demo.output.outputs == ()
+
+
+def test_widgets_take_starting_data():
+    import pytest
+
+    from qikit import QikitInputError
+    from qikit.widgets.system import flow_widget, pareto_widget, swiss_cheese_widget
+
+    w = swiss_cheese_widget("en", holes={"Check": 0.1, "Scan": 0.05, "Double check": 0.06})
+    assert "0.0003" in w.label.value  # 0.1 * 0.05 * 0.06 exactly
+    assert {k for k in w.controls if k.startswith("hole")} == {"hole1", "hole2", "hole3"}
+    with pytest.raises(QikitInputError, match="holes"):
+        swiss_cheese_widget("en", holes={"A": 1.5})
+
+    p = pareto_widget("en", data={"Falls": 50, "Medication": 30, "Other": 20})
+    assert "Falls" in p.controls["data"].value and "Falls" in p.label.value
+
+    f = flow_widget("en", steps=[("Triage", 1, 5.0), ("Doctor", 2, 30.0)])
+    assert "Doctor" in f.label.value  # 2 doctors x 30 min = 4 per hour, the bottleneck

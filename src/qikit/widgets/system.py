@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as w
@@ -123,20 +124,36 @@ def _int_text(x: float) -> str:
     return f"{x:,.0f}".replace(",", "\u202f")
 
 
-def swiss_cheese_widget(lang: str | None = None) -> DemoBox:
-    """Swiss cheese with four medication-safety layers, latent conditions and correlated failures.
+def swiss_cheese_widget(lang: str | None = None, *, holes: Mapping[str, float] | None = None) -> DemoBox:
+    """Swiss cheese with defensive layers, latent conditions and correlated failures.
 
     Controls: the hole size of each layer and whether it is in place, the latent-condition factor, the
     correlation ρ, the number of simulated hazards and the seed. The label shows the exact p(harm)
     and, with a simulation, the estimate with its 95 % confidence interval.
+
+    Parameters
+    ----------
+    lang
+        ``"nb"`` or ``"en"``.
+    holes
+        ``{layer name: hole probability}`` for 1–6 layers, e.g. an assignment's own numbers.
+        Default: four medication-safety layers (0.2, 0.3, 0.25, 0.1).
     """
     from qikit.system import swiss_cheese
 
     lang = check_lang(lang, "swiss_cheese_widget")
-    names = TEXT.get("layer_names", lang).split("|")
-    defaults = (0.2, 0.3, 0.25, 0.1)
+    if holes is None:
+        layers = list(zip(TEXT.get("layer_names", lang).split("|"), (0.2, 0.3, 0.25, 0.1), strict=True))
+    else:
+        layers = [(str(k), float(v)) for k, v in dict(holes).items()]
+        if not 1 <= len(layers) <= 6 or not all(0.0 <= h <= 1.0 for _, h in layers):
+            raise QikitInputError(
+                "swiss_cheese_widget(): holes must map 1 to 6 layer names to probabilities between 0 and 1; "
+                f"got {holes!r}."
+            )
+    names = [name for name, _ in layers]
     controls: dict[str, w.Widget] = {}
-    for i, (name, h) in enumerate(zip(names, defaults, strict=True), start=1):
+    for i, (name, h) in enumerate(layers, start=1):
         controls[f"hole{i}"] = _slider(w.FloatSlider, name, h, 0.0, 1.0, 0.01)
         controls[f"on{i}"] = w.Checkbox(
             value=True, description=TEXT.get("active", lang), indent=False, layout=w.Layout(width="60px")
@@ -154,11 +171,11 @@ def swiss_cheese_widget(lang: str | None = None) -> DemoBox:
     controls["again"] = again_button(seed, lang)
 
     def render(v: dict[str, Any]) -> tuple[str, Any]:
-        holes = {names[i - 1]: v[f"hole{i}"] for i in range(1, 5) if v[f"on{i}"]}
-        if not holes:
+        chosen = {names[i - 1]: v[f"hole{i}"] for i in range(1, len(names) + 1) if v[f"on{i}"]}
+        if not chosen:
             return TEXT.get("no_layers", lang), None
         res = swiss_cheese(
-            holes, latent=v["latent"], correlation=v["correlation"], trials=v["trials"] or None, rng=v["seed"]
+            chosen, latent=v["latent"], correlation=v["correlation"], trials=v["trials"] or None, rng=v["seed"]
         )
         sim = ""
         if res.p_harm_simulated is not None and res.ci is not None:
@@ -166,32 +183,42 @@ def swiss_cheese_widget(lang: str | None = None) -> DemoBox:
                 "sc_sim", lang, ps=_p(res.p_harm_simulated), lo=_p(res.ci[0]), hi=_p(res.ci[1]), se=_p(res.se or 0.0)
             )
         text = TEXT.get("sc_label", lang, p=_p(res.p_harm), one=_int_text(res.one_in), sim=sim)
-        k = len(holes)
+        k = len(chosen)
         fig, ax = new_figure(max(7.0, 1.5 * k + 3.0), 4.4, margins=(0.1, 0.1, 0.4, 0.1))
         res.plot(ax=ax, lang=lang)
         return text, fig
 
-    rows = [[f"hole{i}", f"on{i}"] for i in range(1, 5)]
-    rows = [rows[0] + rows[1], rows[2] + rows[3], ["latent", "correlation"], ["trials", "seed", "again"]]
+    pairs = [[f"hole{i}", f"on{i}"] for i in range(1, len(names) + 1)]
+    rows = [sum(pairs[j : j + 2], []) for j in range(0, len(pairs), 2)]
+    rows += [["latent", "correlation"], ["trials", "seed", "again"]]
     return DemoBox(title=TEXT.get("sc_title", lang), controls=controls, render=render, layout_rows=rows)
 
 
-def flow_widget(lang: str | None = None) -> DemoBox:
+def flow_widget(lang: str | None = None, *, steps: object = None) -> DemoBox:
     """A patient pathway (emergency department): change arrivals and capacities, find the bottleneck.
 
-    Controls: arrivals per hour, servers at each step of :func:`qikit.system.example_pathway`, service-time
-    variation, simulated days and the seed. The label names the bottleneck, the maximum throughput and
-    checks Little's law on the simulated output.
+    Controls: arrivals per hour, servers at each step, service-time variation, simulated days and the
+    seed. The label names the bottleneck, the maximum throughput and checks Little's law on the
+    simulated output.
+
+    Parameters
+    ----------
+    lang
+        ``"nb"`` or ``"en"``.
+    steps
+        The pathway, in any form :func:`qikit.system.patient_flow` accepts (e.g. the ``ed_flow_steps``
+        dataset). Default: :func:`qikit.system.example_pathway`.
     """
     from qikit.system import example_pathway, patient_flow
+    from qikit.system.flow import _parse_steps
 
     lang = check_lang(lang, "flow_widget")
-    path = example_pathway(lang)
+    path = example_pathway(lang) if steps is None else _parse_steps("flow_widget", steps)
     controls: dict[str, w.Widget] = {
         "arrivals": _slider(w.FloatSlider, TEXT.get("arrivals", lang), 6.0, 1.0, 12.0, 0.5),
     }
     for i, (name, cap, svc) in enumerate(zip(path["step"], path["capacity"], path["service"], strict=True)):
-        controls[f"cap{i}"] = _slider(w.IntSlider, f"{name} ({svc:g} min)", int(cap), 1, 8, 1)
+        controls[f"cap{i}"] = _slider(w.IntSlider, f"{name} ({svc:g} min)", int(cap), 1, max(8, 2 * int(cap)), 1)
     controls["cv"] = _slider(w.FloatSlider, TEXT.get("cv", lang), 1.0, 0.0, 1.5, 0.1)
     controls["days"] = _slider(w.IntSlider, TEXT.get("days", lang), 7, 2, 28, 1)
     seed = seed_control(lang)
@@ -228,7 +255,7 @@ def flow_widget(lang: str | None = None) -> DemoBox:
         return text, fig
 
     caps = [f"cap{i}" for i in range(len(path))]
-    rows = [["arrivals", "cv", "days"], caps[:2], caps[2:], ["seed", "again"]]
+    rows = [["arrivals", "cv", "days"], *[caps[j : j + 2] for j in range(0, len(caps), 2)], ["seed", "again"]]
     return DemoBox(title=TEXT.get("fl_title", lang), controls=controls, render=render, layout_rows=rows)
 
 
@@ -258,17 +285,29 @@ def parse_counts(text: str) -> dict[str, float]:
     return out
 
 
-def pareto_widget(lang: str | None = None) -> DemoBox:
+def pareto_widget(lang: str | None = None, *, data: Mapping[str, float] | None = None) -> DemoBox:
     """Pareto builder: type categories and counts, move the threshold, see the vital few.
 
     The label lists the vital few with their cumulative share.
+
+    Parameters
+    ----------
+    lang
+        ``"nb"`` or ``"en"``.
+    data
+        Starting counts ``{category: count}`` (e.g. from the ``incidents`` dataset:
+        ``dict(zip(df["category_nb"], df["count"]))``). Default: a small example.
     """
     from qikit.system import pareto
 
     lang = check_lang(lang, "pareto_widget")
+    start = TEXT.get("pa_default", lang)
+    if data is not None:
+        start = "\n".join(f"{k}: {float(v):g}" for k, v in dict(data).items())
+        parse_counts(start)  # a clear error now rather than an empty widget
     controls: dict[str, w.Widget] = {
         "data": w.Textarea(
-            value=TEXT.get("pa_default", lang),
+            value=start,
             description=TEXT.get("pa_data", lang),
             continuous_update=False,
             rows=9,
