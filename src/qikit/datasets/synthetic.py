@@ -1936,7 +1936,7 @@ def make_red_beads(rng: RngLike = SEEDS["red_beads"]) -> Synthetic:
     truth = {
         "summary": _t(
             "Et stabilt system: alle forskjeller mellom arbeiderne er tilfeldig variasjon. Forventet 10 "
-            "røde per åre, np-grenser omtrent 1,5 og 18,5.",
+            "røde per spade, np-grenser omtrent 1,5 og 18,5.",
             "A stable system: every difference between workers is common-cause variation. Expected 10 red "
             "per paddle, np limits about 1.5 and 18.5.",
         ),
@@ -1972,9 +1972,9 @@ def make_red_beads(rng: RngLike = SEEDS["red_beads"]) -> Synthetic:
             "The red bead experiment: a recorded run (synthetic)",
         ),
         description=_t(
-            "Demings rødperleeksperiment: seks «villige arbeidere» trekker hver én åre med 50 perler per "
+            "Demings rødperleeksperiment: seks «villige arbeidere» trekker hver én spade med 50 perler per "
             "dag i fire dager fra en bolle med 800 røde og 3200 hvite perler (20 % røde). red er antall "
-            "røde perler (defekter) i åren. np-diagram med n = 50.",
+            "røde perler (defekter) i spaden. np-diagram med n = 50.",
             "Deming's red bead experiment: six 'willing workers' each draw one paddle of 50 beads a day "
             "for four days from a bowl of 800 red and 3200 white beads (20 % red). red is the number of "
             "red beads (defects) on the paddle. An np chart with n = 50.",
@@ -1999,10 +1999,10 @@ def make_red_beads(rng: RngLike = SEEDS["red_beads"]) -> Synthetic:
                 "red",
                 "integer",
                 _t("røde perler", "red beads"),
-                "Røde perler i åren.",
+                "Røde perler i spaden.",
                 "Red beads on the paddle.",
             ),
-            _col("paddle", "integer", _t("perler", "beads"), "Perler per åre (n).", "Beads per paddle (n)."),
+            _col("paddle", "integer", _t("perler", "beads"), "Perler per spade (n).", "Beads per paddle (n)."),
         ],
     )
 

@@ -10,7 +10,7 @@ LABELS = Catalog(
         "red_beads_title": ("Rødperleforsøket: np-diagram", "The red bead experiment: np chart"),
         "red_beads_basis_data": ("grenser fra dataene (p̄ = {p:.3f})", "limits from the data (p̄ = {p:.3f})"),
         "red_beads_basis_bowl": ("teoretiske grenser (p = {p:.3f})", "theoretical limits (p = {p:.3f})"),
-        "red_per_paddle": ("Røde perler per åre (n = {n})", "Red beads per paddle (n = {n})"),
+        "red_per_paddle": ("Røde perler per spade (n = {n})", "Red beads per paddle (n = {n})"),
         "day": ("Dag", "Day"),
         "worker": ("Arbeider", "Worker"),
         "cl": ("SL", "CL"),

@@ -137,6 +137,7 @@ def spc_explorer(
         if y is None:
             raise QikitInputError("spc_explorer(): name the column to chart with y='column'.")
         counts, denom = y, n
+    user_ratio = data is not None and n is not None and y is not None and y in data and n in data
     charts = list(_VALUE_CHARTS) + list(_COUNT_CHARTS) + (list(_RATIO_CHARTS) if denom is not None else [])
     if chart not in charts:
         raise QikitInputError(f"spc_explorer(): chart must be one of {', '.join(map(repr, charts))}; got {chart!r}.")
@@ -176,7 +177,9 @@ def spc_explorer(
             "screen_mr": w_screen.value,
             "lang": lang_,
         }
-        if kind in _RATIO_CHARTS:
+        if kind in _RATIO_CHARTS or (user_ratio and kind in ("run", "i")):
+            # With the user's own numerator and denominator, run and I charts chart the ratio
+            # (as qicharts2 does), not the raw count.
             kwargs.update(y=counts, n=denom)
         elif kind in _COUNT_CHARTS and data is not None and counts in data:
             kwargs.update(y=counts)
