@@ -19,6 +19,7 @@ False
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 
 from qikit.i18n import Catalog, check_lang
@@ -65,7 +66,7 @@ def check_number(
     if answer is Ellipsis or answer is None:
         print(_TEXT.get("not_filled", lang))
         return False
-    if isinstance(answer, bool) or not isinstance(answer, int | float) and not hasattr(answer, "__float__"):
+    if type(answer).__name__ in ("bool", "bool_") or not isinstance(answer, numbers.Real):
         print(_TEXT.get("not_number", lang, kind=type(answer).__name__))
         return False
     try:
@@ -89,7 +90,9 @@ def check_equal(
     elif isinstance(expected, bool):
         ok = type(answer).__name__ in ("bool", "bool_") and bool(answer) is expected  # type: ignore[arg-type]
     elif isinstance(expected, int) and not isinstance(expected, bool):
-        ok = isinstance(answer, int | float) and not isinstance(answer, bool) and float(answer) == expected
+        # numpy integers and floats count as numbers too (np.int64 is not a Python int).
+        ok = isinstance(answer, numbers.Real) and type(answer).__name__ not in ("bool", "bool_")
+        ok = ok and float(answer) == expected  # type: ignore[arg-type]
     else:
         ok = bool(answer == expected)
     return _emit(ok, lang, hint, note)

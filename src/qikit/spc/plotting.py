@@ -84,6 +84,32 @@ def _xpos(t: pd.DataFrame, result: ChartResult) -> np.ndarray:
     return t["x"].to_numpy()
 
 
+_NB_MONTHS = {
+    "Jan": "jan", "Feb": "feb", "Mar": "mar", "Apr": "apr", "May": "mai", "Jun": "jun",
+    "Jul": "jul", "Aug": "aug", "Sep": "sep", "Oct": "okt", "Nov": "nov", "Dec": "des",
+}  # fmt: skip
+
+
+def _nb_months(text: str) -> str:
+    for en, nb in _NB_MONTHS.items():
+        text = text.replace(en, nb)
+    return text
+
+
+def _NorwegianDates(locator: Any) -> Any:
+    """A concise date formatter with Norwegian month names, whatever the machine's locale."""
+    import matplotlib.dates as mdates
+
+    class NorwegianConciseDateFormatter(mdates.ConciseDateFormatter):
+        def format_ticks(self, values: Any) -> list[str]:
+            return [_nb_months(label) for label in super().format_ticks(values)]
+
+        def get_offset(self) -> str:
+            return _nb_months(super().get_offset())
+
+    return NorwegianConciseDateFormatter(locator)
+
+
 def _mid(a: Any, b: Any) -> Any:
     if isinstance(a, np.datetime64 | pd.Timestamp):
         a64, b64 = pd.Timestamp(a).to_datetime64(), pd.Timestamp(b).to_datetime64()
@@ -503,7 +529,7 @@ def _draw_panel(
 
         loc = mdates.AutoDateLocator(maxticks=8 if small else 12)
         ax.xaxis.set_major_locator(loc)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+        ax.xaxis.set_major_formatter(_NorwegianDates(loc) if lang == "nb" else mdates.ConciseDateFormatter(loc))
     if percent is not None:
         from matplotlib.ticker import PercentFormatter
 
