@@ -223,12 +223,18 @@ def plot_adopters(
         mask = (z >= lo) & (z <= hi)
         ax.fill_between(z[mask], 0, pdf[mask], color=color, alpha=0.9, linewidth=0)
         inside = abs(cz) < 1.0  # the two majorities: label inside the shaded area
-        y = 0.06 if inside else math.exp(-0.5 * cz**2) / math.sqrt(2 * math.pi) + 0.015
+        # Outside the majorities, sit above the highest point of the curve over the category, so the
+        # label never crosses the curve.
+        edge = min(abs(lo), abs(hi))
+        y = 0.06 if inside else math.exp(-0.5 * edge**2) / math.sqrt(2 * math.pi) + 0.015
         label = textwrap.fill(str(row["label"]), 12, break_long_words=False)
+        pct = f"{100 * float(row['share']):.3g}"
+        if lang_ == "nb":
+            pct = pct.replace(".", ",")  # decimal comma in bokmål
         ax.text(
             cz,
             y,
-            f"{label}\n{100 * float(row['share']):.3g} %\n{int(row['count'])} {people}",
+            f"{label}\n{pct} %\n{int(row['count'])} {people}",
             ha="center",
             va="bottom",
             fontsize=8.5,
