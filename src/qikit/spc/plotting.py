@@ -110,6 +110,18 @@ def _NorwegianDates(locator: Any) -> Any:
     return NorwegianConciseDateFormatter(locator)
 
 
+def _CappedLocator(cap: float) -> Any:
+    """The default tick locator, without ticks above ``cap`` (100 % on a percent axis)."""
+    from matplotlib.ticker import MaxNLocator
+
+    class CappedLocator(MaxNLocator):
+        def tick_values(self, vmin: float, vmax: float) -> Any:
+            ticks = super().tick_values(vmin, min(vmax, cap))
+            return ticks[ticks <= cap * (1 + 1e-9)]
+
+    return CappedLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10])
+
+
 def _mid(a: Any, b: Any) -> Any:
     if isinstance(a, np.datetime64 | pd.Timestamp):
         a64, b64 = pd.Timestamp(a).to_datetime64(), pd.Timestamp(b).to_datetime64()
@@ -536,6 +548,8 @@ def _draw_panel(
         yfin = y[np.isfinite(y)]
         spread = (float(np.ptp(yfin)) / percent) if yfin.size else 1.0
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=percent, decimals=0 if spread >= 0.05 else None))
+        # Room for notes may stretch the axis above 100 %; a proportion never goes there, so no tick does.
+        ax.yaxis.set_major_locator(_CappedLocator(percent))
     if not small:
         ax.set_ylabel(ylab or str(result.params.get("y") or CATALOG.get("value", lang)))
         ax.set_xlabel(xlab or str(result.params.get("x") or CATALOG.get("subgroup", lang)))
@@ -607,34 +621,63 @@ def _value_labels(
 
 
 def _notes(ax: Axes, xs: np.ndarray, y: np.ndarray, notes: pd.Series, hi: float, span: float) -> None:
+    """Annotate the points that carry a note, so that no two boxes overlap.
+
+    Each note gets the lowest of three levels above the data where its box does not overlap a box
+    already placed (box widths estimated from the text and the axes' size). When the notes are too
+    dense for that (a PDSA ramp with one note a month, say), the points get small numbers instead and
+    the texts are listed under the chart, in order.
+    """
     idx = np.flatnonzero(notes.notna().to_numpy())
+    if idx.size == 0:
+        return
     levels = (0.40, 0.24, 0.08)
-    xr = (xs[-1] - xs[0]) if len(xs) > 1 else 1
-    last_x: dict[int, Any] = {}
-    for k, i in enumerate(idx):
-        text = textwrap.fill(str(notes.iloc[i]), 24, max_lines=3, placeholder=" …")
-        # pick the highest free level (no note within ~12 % of the x range on that level)
-        level = k % len(levels)
-        for lv in range(len(levels)):
-            prev = last_x.get(lv)
-            if prev is None or abs(_num(xs[i]) - _num(prev)) > 0.2 * _num(xr):
-                level = lv
-                break
-        last_x[level] = xs[i]
-        yt = hi + span * levels[level]
+    x_num = np.array([_num(v) for v in xs], dtype=float)
+    x_lo, x_hi = ax.get_xlim() if len(xs) > 1 else (x_num[0] - 1, x_num[0] + 1)
+    x_lo, x_hi = float(_num(x_lo)), float(_num(x_hi))
+    fig = ax.figure
+    axes_width_pt = ax.get_position().width * fig.get_figwidth() * 72
+    per_pt = (x_hi - x_lo) / max(axes_width_pt, 1.0)  # data units per point
+    wrap = 24
+    texts = [textwrap.fill(str(notes.iloc[i]), wrap, max_lines=3, placeholder=" …") for i in idx]
+    half_widths = [0.5 * (max(len(line) for line in t.split("\n")) * 7.5 * 0.56 + 8) * per_pt for t in texts]
+    placed: dict[int, list[tuple[float, float]]] = {lv: [] for lv in range(len(levels))}
+    chosen: list[int] = []
+    for i, hw in zip(idx, half_widths, strict=True):
+        left, right = x_num[i] - hw, x_num[i] + hw
+        level = next(
+            (lv for lv in range(len(levels)) if all(right < a or left > b for a, b in placed[lv])),
+            None,
+        )
+        if level is None:
+            chosen = []
+            break
+        placed[level].append((left, right))
+        chosen.append(level)
+    arrow = {"arrowstyle": "-|>", "color": "#7A7A7A", "lw": 0.8, "shrinkB": 4}
+    box = {"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#BBBBBB", "lw": 0.6}
+    if chosen:
+        for i, text, level in zip(idx, texts, chosen, strict=True):
+            yp = y[i] if np.isfinite(y[i]) else hi
+            ax.annotate(
+                text, xy=(xs[i], yp), xytext=(xs[i], hi + span * levels[level]), fontsize=7.5, color=COL_TEXT,
+                ha="center", va="bottom", arrowprops=arrow, bbox=box, zorder=6,
+            )  # fmt: skip
+        return
+    # Too dense: numbered markers on the chart, the texts in a list under it.
+    lines = []
+    for k, i in enumerate(idx, start=1):
         yp = y[i] if np.isfinite(y[i]) else hi
         ax.annotate(
-            text,
-            xy=(xs[i], yp),
-            xytext=(xs[i], yt),
-            fontsize=7.5,
-            color=COL_TEXT,
-            ha="center",
-            va="bottom",
-            arrowprops={"arrowstyle": "-|>", "color": "#7A7A7A", "lw": 0.8, "shrinkB": 4},
-            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#BBBBBB", "lw": 0.6},
+            str(k), xy=(xs[i], yp), xytext=(xs[i], hi + span * (0.22 if k % 2 else 0.10)), fontsize=7.5,
+            color=COL_TEXT, ha="center", va="bottom", arrowprops=arrow, bbox={**box, "boxstyle": "circle,pad=0.2"},
             zorder=6,
-        )
+        )  # fmt: skip
+        lines.append(f"{k}  {notes.iloc[i]}")
+    ax.text(
+        0.0, -0.30, "\n".join(lines), transform=ax.transAxes, fontsize=7.5, color=COL_TEXT, va="top", ha="left",
+        linespacing=1.3,
+    )  # fmt: skip
 
 
 def _num(v: Any) -> float:
