@@ -95,8 +95,12 @@ def test_phase_labels_from_column():
 
 def test_dates_and_categories():
     d = pd.DataFrame({"m": pd.date_range("2023-01-01", periods=15, freq="MS"), "v": np.arange(15.0)})
-    ax = quiet(d, y="v", x="m").plot()
+    ax = quiet(d, y="v", x="m").plot(lang="en")
     assert type(ax.xaxis.get_major_formatter()).__name__ == "ConciseDateFormatter"
+    ax = quiet(d, y="v", x="m").plot(lang="nb")
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "mai" in labels and "May" not in labels  # Norwegian month names, whatever the locale
     f = pd.DataFrame({"unit": list("ABCDEFGH"), "y": [3, 5, 2, 8, 4, 6, 5, 7], "n": [50] * 8})
     ax2 = quiet(f, y="y", n="n", x="unit", chart="p").plot()
     assert [t.get_text() for t in ax2.get_xticklabels()] == list("ABCDEFGH")
