@@ -433,3 +433,17 @@ def test_table_does_not_share_memory_with_input_or_between_columns():
         for c2, b in arrays.items():
             if c2 != c:
                 assert not np.shares_memory(a, b), (c, c2)
+
+
+def test_text_period_labels_warn_that_they_are_categories():
+    import warnings
+
+    from qikit import QikitWarning
+    from qikit.spc import run_chart
+
+    d = pd.DataFrame({"uke": [f"Uke {i}" for i in range(1, 13)], "v": range(12)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = run_chart(d, y="v", x="uke")
+    assert any(issubclass(w.category, QikitWarning) and "as categories" in str(w.message) for w in caught)
+    assert not res.table["runs_signal"].any()  # a funnel plot: no runs analysis, as in qicharts2

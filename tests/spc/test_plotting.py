@@ -83,7 +83,7 @@ def test_parts_freeze_notes_and_excluded():
     hollow = [ln for ln in ax.lines if ln.get_marker() == "o" and ln.get_markerfacecolor() == "white"]
     assert hollow and len(hollow[0].get_xdata()) == 1
     ax2 = quiet(y, chart="i", freeze=12, lang="nb").plot()
-    assert any("Basisperiode" in t for t in texts(ax2))
+    assert any("Baseline" in t for t in texts(ax2))
 
 
 def test_phase_labels_from_column():

@@ -30,7 +30,7 @@ CATALOG = Catalog(
         "target": ("Mål", "Target"),
         "signal": ("Signal", "Signal"),
         "excluded": ("Utelatt", "Excluded"),
-        "baseline": ("Basisperiode", "Baseline"),
+        "baseline": ("Baseline", "Baseline"),
         "part": ("Fase {k}", "Part {k}"),
         "runs_signal_line": ("Senterlinje (serie-signal)", "Centre line (runs signal)"),
         "value": ("Verdi", "Value"),
@@ -41,7 +41,7 @@ CATALOG = Catalog(
         "rules_hcdg": ("Health Care Data Guide-regler 1–5", "Health Care Data Guide rules 1–5"),
         "rules_mdc": ("Making Data Count-regler", "Making Data Count rules"),
         "runs_stats": (
-            "lengste serie {lr} (grense {lrmax}), kryssinger {nc} (minst {ncmin})",
+            "lengste serie {lr} (grense {lrmax}), krysninger {nc} (minst {ncmin})",
             "longest run {lr} (limit {lrmax}), crossings {nc} (at least {ncmin})",
         ),
         "runs_yes": ("ikke-tilfeldig variasjon", "non-random variation"),

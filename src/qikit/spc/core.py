@@ -422,6 +422,16 @@ def chart(
             f"{agg}(). Use chart='xbar' for subgroups, or give each point its own x."
         )
     categorical = cols.x_kind == "category"
+    if categorical and cols.x_categories is None:
+        labels = pd.unique(pd.Series(cols.x).dropna().astype(str))
+        if len(labels) >= 6 and np.mean([any(ch.isdigit() for ch in lab) for lab in labels]) > 0.5:
+            # Text labels such as "Uke 1" or "2023 T1" look like periods but sort as text, and a
+            # categorical x is a funnel plot without runs analysis (qicharts2's convention).
+            pending.append(
+                f"{func}(): x ({cols.x_name!r}) holds text labels such as {labels[0]!r}; they are treated "
+                "as categories (a funnel plot: sorted as text, no runs analysis). For a chart over time, "
+                "give x as dates (e.g. '2024-03' or '2024-03-15') or numbers."
+            )
     if part_num is not None and breaks and freeze is not None:
         pending.append(f"{func}(): freeze is ignored because part is given (as in qicharts2).")
     if cols.part_labels is not None and freeze is not None:

@@ -39,7 +39,7 @@ _TEXT = Catalog(
         "signals": ("Signaler ved x = {xs}", "Signals at x = {xs}"),
         "no_signals": ("Ingen signaler", "No signals"),
         "runs": (
-            "Fase {part}: lengste serie {lr} (grense {lrmax}), kryssinger {nc} (minst {ncmin}), "
+            "Fase {part}: lengste serie {lr} (grense {lrmax}), krysninger {nc} (minst {ncmin}), "
             "{k} punkt utenfor grensene",
             "Part {part}: longest run {lr} (limit {lrmax}), crossings {nc} (at least {ncmin}), "
             "{k} point(s) outside the limits",
