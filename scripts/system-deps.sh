@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Debian packages the tests and the sandboxed grader use: bubblewrap (the grading sandbox),
-# chromium (real-browser tests of JupyterLab) and postgresql (the multi-grader gradebook test).
+# chromium (real-browser tests of JupyterLab), postgresql (the multi-grader gradebook test), and
+# nodejs/npm plus Debian's python3-venv (the JupyterHub end-to-end test).
 # Installs only what is missing; does nothing (with a note) where apt is not available.
 set -euo pipefail
 need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 { command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; } || need+=(postgresql)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)   # configurable-http-proxy for the JupyterHub test
+# The JupyterHub test's shared environment needs a Python other users can run: Debian's, with venv.
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3 python3-venv)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -8,6 +8,8 @@
     qikit course build [--edition]  generate the learner versions of every assignment
     qikit grade ASSIGNMENT ...      autograde a cohort, feedback, grades CSV and cohort report
     qikit spc CSV --chart KIND ...  run and control charts from the shell
+    qikit lite build                a static JupyterLite site of the self-paced notebooks
+    qikit progress                  which modules and tasks a learner has done
 
 Subcommands import what they need when they run, so ``qikit --help`` is instant. The instructor
 commands (``demo``, ``grade``, ``course``) live in the ``autograder`` package beside the library.
@@ -27,6 +29,8 @@ commands:
   lab       start JupyterLab on the self-paced notebooks and released assignments
   check     self-check a notebook without a server: a score per task, with hints
   spc       run and control charts from a CSV file (`qikit spc --help`)
+  lite      build the JupyterLite site: `qikit lite build [--edition nb|en|all] [--out DIR]`
+  progress  which modules and tasks you have done (from your last checks)
 
 `qikit <command> --help` explains each command."""
 
@@ -38,6 +42,8 @@ _COMMANDS = {
     "lab": ("qikit.lab", "main"),
     "check": ("qikit.selfcheck", "main"),
     "spc": ("qikit.spc.cli", "main"),
+    "lite": ("qikit.lab", "lite_main"),
+    "progress": ("qikit.progress", "main"),
 }
 _PASS_COMMAND = {"demo", "grade"}  # these parse their own subcommand name
 
