@@ -5,8 +5,8 @@ cannot start here, so only the interface is tested (see docs/jupyterlite.md).
 """
 
 import functools
-import re
 import http.server
+import re
 import threading
 
 import pytest

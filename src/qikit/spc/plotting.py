@@ -116,8 +116,8 @@ def _CappedLocator(cap: float) -> Any:
 
     class CappedLocator(MaxNLocator):
         def tick_values(self, vmin: float, vmax: float) -> Any:
-            ticks = super().tick_values(vmin, min(vmax, cap))
-            return ticks[ticks <= cap * (1 + 1e-9)]
+            ticks = np.asarray(super().tick_values(vmin, min(vmax, cap)), dtype=float)
+            return ticks[ticks <= float(cap) * (1 + 1e-9)]
 
     return CappedLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10])
 
@@ -635,8 +635,8 @@ def _notes(ax: Axes, xs: np.ndarray, y: np.ndarray, notes: pd.Series, hi: float,
     x_num = np.array([_num(v) for v in xs], dtype=float)
     x_lo, x_hi = ax.get_xlim() if len(xs) > 1 else (x_num[0] - 1, x_num[0] + 1)
     x_lo, x_hi = float(_num(x_lo)), float(_num(x_hi))
-    fig = ax.figure
-    axes_width_pt = ax.get_position().width * fig.get_figwidth() * 72
+    fig_width_in = float(ax.get_figure(root=True).get_size_inches()[0])  # type: ignore[union-attr]
+    axes_width_pt = ax.get_position().width * fig_width_in * 72
     per_pt = (x_hi - x_lo) / max(axes_width_pt, 1.0)  # data units per point
     wrap = 24
     texts = [textwrap.fill(str(notes.iloc[i]), wrap, max_lines=3, placeholder=" …") for i in idx]
