@@ -37,6 +37,7 @@ _TEXT = Catalog(
         "screen": ("Skjerm store glidende variasjonsbredder", "Screen large moving ranges"),
         "none": ("ingen", "none"),
         "signals": ("Signaler ved x = {xs}", "Signals at x = {xs}"),
+        "more": ("… og {k} til", "… and {k} more"),
         "no_signals": ("Ingen signaler", "No signals"),
         "runs": (
             "Fase {part}: lengste serie {lr} (grense {lrmax}), krysninger {nc} (minst {ncmin}), "
@@ -220,7 +221,10 @@ def spc_explorer(
         if len(sig):
             from qikit.spc._prepare import _fmt
 
-            lines.append(_TEXT.get("signals", lang_, xs=", ".join(_fmt(v) for v in sig["x"].tolist())))
+            shown = [_fmt(v) for v in sig["x"].tolist()[:8]]  # a long list would bury the picture
+            if len(sig) > 8:
+                shown.append(_TEXT.get("more", lang_, k=len(sig) - 8))
+            lines.append(_TEXT.get("signals", lang_, xs=", ".join(shown)))
         else:
             lines.append(_TEXT.get("no_signals", lang_))
         summary.value = "<br>".join(lines)
