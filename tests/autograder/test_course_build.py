@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-
 from tests.conftest import REPO
 
 QIKIT = str(Path(sys.executable).parent / "qikit")
