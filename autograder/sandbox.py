@@ -510,6 +510,9 @@ class Zygote:
             raise SandboxUnavailable(st.reason)
         lim = self.limits
         args = [st.bwrap, *_namespace_args(), *_system_binds()]
+        # The scratch /tmp first: the venv, the datasets or the grading folder may live under /tmp
+        # (a CI checkout, say), and binds made after it stay visible on top of the empty tmpfs.
+        args += ["--size", str(lim.tmp_bytes), "--tmpfs", "/tmp"]
         for p in python_binds():
             args += ["--ro-bind", p, p]
         ds = datasets_dir()
@@ -521,7 +524,6 @@ class Zygote:
         args += ["--ro-bind", str(self.dir / "group"), "/etc/group"]
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", str(lim.shm_bytes), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
-        args += ["--size", str(lim.tmp_bytes), "--tmpfs", "/tmp"]
         args += ["--size", str(lim.home_bytes), "--tmpfs", IN_SANDBOX_HOME]
         args += ["--ro-bind", str(self.in_dir), IN_SANDBOX_INPUT]
         args += ["--bind", str(self.ipc_dir), str(self.ipc_dir)]
