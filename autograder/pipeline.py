@@ -803,9 +803,13 @@ class Grader:
 
         self.sandboxed, self.label = sandbox_mode(self.mode, self.say)
         self.root = short_root()
-        from autograder.sandbox import mpl_cache_dir
+        from autograder.sandbox import mpl_cache_dir, process_limit_check
 
         mpl_cache_dir(self.root / "mpl")  # built once per environment, before the workers need it
+        if self.sandboxed:
+            limit = process_limit_check()
+            if limit.startswith("WARNING"):
+                self.say(limit)
         self.limits = self.limits or Limits()
         # Import what the workers need before forking them: they inherit it instead of importing.
         _venv_path_env()

@@ -271,6 +271,22 @@ def short_root() -> Path:
     return Path(tempfile.mkdtemp(prefix="qk-", dir=base))
 
 
+def process_limit_check() -> str:
+    """How fork bombs are contained here: ``rlimit``, ``cgroup``, or a warning (root without cgroups)."""
+    if not Cgroup.wanted():
+        return "rlimit"
+    import uuid as _uuid
+
+    cg = Cgroup(f"probe-{_uuid.uuid4().hex[:8]}", 16, 256 * MiB)
+    if cg.create():
+        cg.remove()
+        return "cgroup"
+    return (
+        "WARNING: running as root and no cgroup could be made, so the process limit is not enforced "
+        "(Linux ignores RLIMIT_NPROC for root): run the grader as an ordinary user."
+    )
+
+
 def remove_cgroups(prefix: str) -> None:
     """Remove the cgroups of one grading run's sandboxes (their processes are killed first)."""
     for parent in (Cgroup.BASE / "pids" / "qikit", Cgroup.BASE / "memory" / "qikit", Cgroup.BASE / "qikit"):
