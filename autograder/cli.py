@@ -323,4 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (FileNotFoundError, ValueError) as exc:
+        # Bad input from the instructor (unknown assignment, course root, student id): one line, exit 2.
+        print(f"qikit {args.command}: {exc}", file=sys.stderr)
+        return 2

@@ -183,3 +183,27 @@ def test_sandbox_modes(monkeypatch):
     assert ok is False and "unavailable" in label and "WARNING" in said[-1]
     ok, label = sandbox_mode("off", said.append)
     assert ok is False and label.startswith("off")
+
+
+def test_grade_unknown_assignment_is_one_line_exit_2(tmp_path, capsys):
+    from autograder.cli import main
+
+    learner = tmp_path / "subs" / "kari"
+    learner.mkdir(parents=True)
+    (learner / "no-such-assignment.ipynb").write_text("{}", encoding="utf-8")
+    status = main(
+        [
+            "grade",
+            "no-such-assignment",
+            "--edition",
+            "nb",
+            "--submissions",
+            str(tmp_path / "subs"),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert err and "no-such-assignment" in err[-1] and "m05-run-charts" in err[-1]
+    assert "Traceback" not in "\n".join(err)
